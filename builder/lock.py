@@ -225,8 +225,8 @@ def _likely_renames(note: CompiledNote, removed: dict[str, LockedNote]) -> list[
     ]
 
 
-def _content(fields: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
-    return tuple((name, value) for name, value in fields if name not in _STATUS_FIELDS)
+def _content(fields: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    return {name: value for name, value in fields if name not in _STATUS_FIELDS}
 
 
 def _moved_or_cloze_changed(note: CompiledNote, old: LockedNote) -> list[Problem]:

@@ -14,7 +14,8 @@ import genanki
 
 from builder.compiler import CompiledDeck
 from builder.lock import Plan
-from builder.notetypes import NoteType, card_css
+from builder import notetypes
+from builder.notetypes import NoteType
 
 # Zip entries carry this date instead of the clock, so equal inputs give equal bytes.
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
@@ -59,7 +60,7 @@ def _model(note_type: NoteType) -> genanki.Model:
         note_type.name,
         fields=[{"name": name, "id": field_id} for name, field_id in note_type.fields],
         templates=[{"name": t.name, "id": t.id, "qfmt": t.front, "afmt": t.back} for t in note_type.templates],
-        css=card_css(),
+        css=notetypes.card_css(),
         model_type=genanki.Model.CLOZE if note_type.is_cloze else genanki.Model.FRONT_BACK,
         sort_field_index=0,
     )
