@@ -61,11 +61,7 @@ def build(cards_dir: Path, out_dir: Path, locked: bool, output_format: str, stri
 
     Nothing is written when there is any error; a deck already in OUT stays as it was.
     """
-    if strict:
-        checked = _run(lambda: check_project(cards_dir, locked=locked))
-        if checked.problems:
-            _finish(checked, output_format, strict, written=False)
-    result = _run(lambda: build_project(cards_dir, out_dir, locked=locked))
+    result = _run(lambda: build_project(cards_dir, out_dir, locked=locked, strict=strict))
     _finish(result, output_format, strict, written=True)
 
 

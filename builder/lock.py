@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -132,6 +132,10 @@ def plan_build(compiled: CompiledDeck, previous: Lock | None, now: int, lock_pat
         problems.append(error(lock_path, Position(1, 1), "deck-key-changed",
                               f"the deck key changed from '{previous.deck_key}' to '{compiled.key}': every card would be new to learners and their history lost; restore the key, or delete {display_path(lock_path)} to start a new deck"))
         previous = None
+    if previous is not None and compiled.name not in previous.deck_ids:
+        problems.append(warning(lock_path, Position(0, 0), "deck-renamed",
+                                f"the deck is now named '{compiled.name}': Anki matches decks by name, so learners' existing "
+                                "cards stay in the deck of the old name and new cards go to a new deck"))
     old_notes = previous.notes if previous else {}
     stamp = max(now, previous.latest_mod + 1) if previous else now
     report = ChangeReport(compiled.key)
@@ -153,7 +157,12 @@ def plan_build(compiled: CompiledDeck, previous: Lock | None, now: int, lock_pat
         else:
             mod = stamp
             report.updated.append(note.card_id)
-        if old is not None:
+        if old is not None and old.kind != note.kind:
+            problems.append(error(note.origin.path, note.origin.field_position("kind"), "kind-changed",
+                                  f"card '{note.card_id}' changed kind from {old.kind} to {note.kind}: Anki cannot change the type of "
+                                  "a note learners already have, so they would keep the old card unchanged; give the card a new id "
+                                  "(the old one is then retired)"))
+        elif old is not None:
             problems.extend(_moved_or_cloze_changed(note, old))
         notes[note.card_id] = LockedNote(note.guid, note.kind, note.subdeck, mod, digest, note.tags, note.fields)
         planned.append(PlannedNote(note, mod, retired=False))
@@ -204,7 +213,7 @@ def _plan_note_type(note_type: NoteType, old: LockedNoteType | None, stamp: int,
         return fresh, "structure", [error(lock_path, Position(0, 0), "note-type-changed",
                                           consequence + f"; if that is intended, add '{note_type.kind}' to accept_note_type_changes in deck.yaml")]
     if old.appearance != appearance or old.name != note_type.name:
-        return replace(fresh, structure=old.structure), "appearance", []
+        return fresh, "appearance", []
     return old, "", []
 
 

@@ -13,6 +13,7 @@ from builder.lock import LockError, Plan, lock_text, plan_build, read_lock
 from builder.model import Deck
 from builder.package import package_bytes, write_atomically
 from builder.problems import Position, Problem, error
+from builder.validation import load_deck
 
 
 class ConfigurationError(Exception):
@@ -52,8 +53,6 @@ def build_time() -> int:
 
 def check_project(cards_dir: Path, *, locked: bool = False, now: int | None = None) -> ProjectResult:
     """Run every stage but writing; collect every problem of every deck."""
-    from builder.validation import load_deck  # noqa: PLC0415  (keeps --help fast)
-
     if not cards_dir.is_dir():
         raise ConfigurationError(f"no cards folder at {cards_dir}")
     found = discover(cards_dir)
@@ -94,10 +93,11 @@ def check_project(cards_dir: Path, *, locked: bool = False, now: int | None = No
     return result
 
 
-def build_project(cards_dir: Path, out_dir: Path, *, locked: bool = False, now: int | None = None) -> ProjectResult:
-    """Check everything; only when there is no error, write every deck and then every changed lock."""
+def build_project(cards_dir: Path, out_dir: Path, *, locked: bool = False, strict: bool = False,
+                  now: int | None = None) -> ProjectResult:
+    """Check everything; only when there is no error (nor, if strict, a warning) write every deck, then every changed lock."""
     result = check_project(cards_dir, locked=locked, now=now)
-    if result.errors:
+    if result.errors or (strict and result.problems):
         return result
     ready = [d for d in result.decks if d.plan is not None and d.compiled is not None]
     packages = [(d, package_bytes(d.compiled, d.plan)) for d in ready]  # type: ignore[arg-type]

@@ -192,3 +192,25 @@ def test_rebuild_warnings(project: Path, edit, rule: str) -> None:
     result = check_project(project, now=V2)
     assert not result.errors
     assert rule in {p.rule for p in result.problems}
+
+
+def test_changing_a_cards_kind_is_refused(project: Path) -> None:
+    build(project, V1)
+    edited = ALL_KINDS_YAML.replace("""  - id: basic-card
+    kind: basic
+    front: Who decides whether a service is valuable?
+    back: The consumer.""", """  - id: basic-card
+    kind: cloze
+    text: "The {{c1::consumer}} decides whether a service is valuable.\"""")
+    (project / "all.yaml").write_text(edited, encoding="utf-8")
+    result = check_project(project, now=V2)
+    assert [(p.rule, p.line) for p in result.errors] == [("kind-changed", edited.splitlines().index("  - id: basic-card") + 2)]
+
+
+def test_renaming_the_deck_warns_that_cards_stay_behind(project: Path) -> None:
+    build(project, V1)
+    manifest = project / "deck.yaml"
+    manifest.write_text(manifest.read_text().replace("name: Test deck", "name: Renamed deck"), encoding="utf-8")
+    result = check_project(project, now=V2)
+    assert not result.errors
+    assert "deck-renamed" in {p.rule for p in result.problems}
