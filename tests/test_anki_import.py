@@ -94,3 +94,40 @@ def test_cloze_fronts_hide_their_own_deletion_only(col) -> None:
     assert len(fronts) == 2 and all("[...]" in front for front in fronts)
     assert any("usefulness" in q and "benefits" not in q for q in fronts)
     assert any("benefits" in q and "usefulness" not in q for q in fronts)
+
+
+def tiny_png() -> bytes:
+    """A valid 1x1 PNG, made here so the test needs no binary fixture."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00")) + chunk(b"IEND", b"")
+
+
+def test_images_are_bundled_and_reach_the_collection(make_project, tmp_path: Path) -> None:
+    cards = make_project({
+        "cards/deck.yaml": DECK_YAML,
+        "cards/pictures.yaml": """\
+            defaults: {source: {ref: guide, section: Basics}}
+            cards:
+              - id: with-image
+                kind: basic
+                front: "What does this diagram show? ![the value chain](img/chain.png)"
+                back: The service value chain.
+            """,
+        "cards/img/chain.png": tiny_png(),
+    })
+    result = build_project(cards, tmp_path / "dist", now=1_760_000_000)
+    assert not result.errors
+    col = open_collection(tmp_path / "learner")
+    import_package(col, tmp_path / "dist" / "test-deck.apkg")
+    note = col.get_note(col.find_notes("")[0])
+    names = re.findall(r'src="([^"]+)"', note["Front"])
+    assert len(names) == 1 and names[0].endswith(".png")
+    assert (Path(col.media.dir()) / names[0]).read_bytes() == tiny_png()
+    assert col.media.check().missing == []
+    col.close()
