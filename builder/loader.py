@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,8 @@ _SEQ = "tag:yaml.org,2002:seq"
 # (no YAML 1.1 yes/no/on/off booleans, dates, sexagesimal or octal numbers).
 _BOOLEANS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 _NULLS = {"", "~", "null", "Null", "NULL"}
+_MAX_DEPTH = 32
+_LINE_SEPARATORS = re.compile("[\x85\u2028\u2029]")
 
 
 class _ComposeOnlyLoader(yaml.SafeLoader):
@@ -36,6 +39,7 @@ class ScalarSpan:
     start: Position
     style: str | None  # None for plain, '"' or "'" for quoted, '|' or '>' for block
     indent: int  # block scalars: the content's indentation (0-based columns)
+    source: str = ""  # flow scalars: the scalar as written, quotes included
 
 
 @dataclass
@@ -71,9 +75,10 @@ class Document:
         if span.style == "|":
             column = len(before) - (before.rfind("\n") + 1)
             return Position(span.start.line + 1 + line_no, span.indent + 1 + column)
-        if span.style in (None, '"', "'") and "\n" not in value:
+        if span.style in (None, '"', "'"):
             quote = 0 if span.style is None else 1
-            return Position(span.start.line, span.start.column + quote + offset)
+            if span.source[quote : quote + len(value)] == value:  # one line, no escapes: characters map one to one
+                return Position(span.start.line, span.start.column + quote + offset)
         return span.start
 
 
@@ -98,6 +103,10 @@ def load_document(path: Path) -> tuple[Document | None, list[Problem]]:
 
 def parse_document(path: Path, text: str) -> tuple[Document | None, list[Problem]]:
     """Parse YAML text into a Document, reporting syntax errors with their place."""
+    separator = _LINE_SEPARATORS.search(text)
+    if separator:
+        return None, [error(path, _text_position(text, separator.start()), "yaml-character",
+                            f"line separator U+{ord(separator.group()):04X} is not allowed: YAML readers take it for a line break; use an ordinary line break")]
     loader = None
     try:
         loader = _ComposeOnlyLoader(text)
@@ -113,7 +122,7 @@ def parse_document(path: Path, text: str) -> tuple[Document | None, list[Problem
     finally:
         if loader is not None:
             loader.dispose()
-    if node is None:
+    if node is None or (isinstance(node, yaml.ScalarNode) and node.style is None and node.value in _NULLS):
         return None, [error(path, Position(1, 1), "empty-file", "the file holds no YAML document")]
     document = Document(path, None)
     problems: list[Problem] = []
@@ -136,6 +145,9 @@ class _Builder:
             self._fail(node, "yaml-alias", "anchors and aliases are not supported: write the value out")
             return None
         self.seen.add(id(node))
+        if len(at) > _MAX_DEPTH:
+            self._fail(node, "yaml-too-deep", f"values nest more than {_MAX_DEPTH} levels deep here: no card needs that")
+            return None
         self.document.positions[at] = _mark(node)
         if node.tag not in (_STR, _MAP, _SEQ):
             self._fail(node, "yaml-tag", f"explicit tag {node.tag!r} is not supported: remove it")
@@ -150,7 +162,11 @@ class _Builder:
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != _STR:
-                self._fail(key_node, "yaml-key", "keys must be plain text")
+                buffer = node.start_mark.buffer or ""
+                if buffer.startswith("{{", node.start_mark.index):
+                    self._fail(node, "yaml-syntax", "a value that starts with '{{' must be in quotes: YAML reads braces as a mapping")
+                else:
+                    self._fail(key_node, "yaml-key", "keys must be plain text")
                 continue
             key = key_node.value
             if key in result:
@@ -168,9 +184,13 @@ class _Builder:
             if node.value in _NULLS:
                 return None
         indent = 0
+        source = ""
         if node.style in ("|", ">"):
-            indent = _block_indent(node)
-        self.document.spans[at] = ScalarSpan(_mark(node), node.style, indent)
+            first = next((line for line in node.value.split("\n") if line.strip()), "")
+            indent = _block_indent(node) - (len(first) - len(first.lstrip(" ")))  # |N keeps extra spaces in the value
+        else:
+            source = (node.start_mark.buffer or "")[node.start_mark.index : node.end_mark.index]
+        self.document.spans[at] = ScalarSpan(_mark(node), node.style, indent, source)
         return node.value
 
     def _fail(self, node: yaml.Node, rule: str, message: str) -> None:
@@ -195,11 +215,41 @@ def _syntax_problem(path: Path, text: str, exc: yaml.MarkedYAMLError) -> Problem
     lines = text.splitlines()
     line = lines[at.line - 1] if 0 < at.line <= len(lines) else ""
     indentation = line[: len(line) - len(line.lstrip(" \t"))]
-    if "\t" in indentation or (mark and mark.index < len(text) and text[mark.index] == "\t"):
+    if "\t" in indentation:
         return error(path, at, "yaml-tab", "a tab is used for indentation: YAML indents with spaces")
+    if mark and mark.index < len(text) and text[mark.index] == "\t":
+        return error(path, at, "yaml-tab", "a tab is not allowed here: use spaces, or put the text in quotes")
+    if re.search(r":\s+\{\{", line):
+        return error(path, at, "yaml-syntax", "a value that starts with '{{' must be in quotes: YAML reads braces as a mapping")
     problem = exc.problem or "invalid YAML"
+    opened = exc.context_mark
+    started = ""
+    if opened and exc.problem_mark and (opened.line, opened.column) != (exc.problem_mark.line, exc.problem_mark.column):
+        started = f"line {opened.line + 1}, column {opened.column + 1}"
+    for (problem_start, context), plain in _PLAIN_SYNTAX_MESSAGES.items():
+        if problem.startswith(problem_start) and (context is None or exc.context == context):
+            return error(path, at, "yaml-syntax", plain.format(started=started or "above"))
     context = f" ({exc.context})" if exc.context else ""
+    if started:
+        context += f", started at {started}"
     return error(path, at, "yaml-syntax", f"{problem}{context}")
+
+
+# PyYAML's wording for the mistakes authors make most, said in the author's terms.
+_PLAIN_SYNTAX_MESSAGES = {
+    ("mapping values are not allowed here", None):
+        "a ': ' inside an unquoted value: put the whole value in quotes, or use a block (| or >)",
+    ("found unexpected end of stream", "while scanning a quoted scalar"):
+        "the quoted text that starts at {started} is never closed",
+    ("found unexpected end of stream", "while scanning a double-quoted scalar"):
+        "the quoted text that starts at {started} is never closed",
+    ("expected <block end>, but found", None):
+        "this line's indentation does not fit the lines above it",
+    ("found character '`' that cannot start any token", None):
+        "a value may not start with '`': put the whole value in quotes",
+    ("found character '@' that cannot start any token", None):
+        "a value may not start with '@': put the whole value in quotes",
+}
 
 
 def _mark(node: yaml.Node) -> Position:

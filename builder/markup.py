@@ -57,7 +57,8 @@ def find_images(text: str) -> list[ImageRef]:
     for token in _walk(_MARKDOWN.parse(text, {})):
         if token.type == "image":
             src = str(token.attrGet("src") or "")
-            offset = text.find("](", search_from)
+            start = text.find("![", search_from)
+            offset = text.find("](", start) if start >= 0 else -1
             refs.append(ImageRef(src, max(offset, 0)))
             search_from = offset + 1 if offset >= 0 else search_from
     return refs

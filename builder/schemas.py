@@ -53,6 +53,17 @@ def validate_document(document: Document, schema_name: str) -> list[Problem]:
     return sorted(problems, key=Problem.sort_key)
 
 
+def invalid_cards(document: Document) -> set[int] | None:
+    """The indexes of the cards that break the card-file schema; None when something outside the cards does."""
+    indexes: set[int] = set()
+    for e in _validators()[CARDS_SCHEMA].iter_errors(document.data):
+        at = tuple(e.absolute_path)
+        if len(at) < 2 or at[0] != "cards" or not isinstance(at[1], int):
+            return None
+        indexes.add(at[1])
+    return indexes
+
+
 def _leaves(errors: Iterator[jsonschema.ValidationError]) -> Iterator[jsonschema.ValidationError]:
     for e in errors:
         if e.context:  # anyOf/oneOf: report the alternatives' own errors
@@ -83,8 +94,10 @@ def _problem(document: Document, e: jsonschema.ValidationError) -> Problem:
     elif e.validator == "type":
         expected = e.validator_value if isinstance(e.validator_value, str) else " or ".join(e.validator_value)
         message = f"{where}: expected {_article(expected)}, got {_json_type(e.instance)}"
-        if expected == "string" and (isinstance(e.instance, bool) or e.instance is None):
+        if expected == "string" and isinstance(e.instance, bool):
             message += " (put the text in quotes)"
+        elif e.instance is None:
+            message += " (write the value after the colon, or remove the key)"
         if expected == "boolean" and isinstance(e.instance, str):
             message += " (write true or false)"
     elif e.validator == "enum":

@@ -10,7 +10,7 @@ from builder.loader import Document, load_document
 from builder.markup import find_images, has_raw_html, parse_cloze
 from builder.model import Card, Deck, Origin, SourceDocument, SourceRef
 from builder.problems import Position, Problem, display_path, error, warning
-from builder.schemas import CARDS_SCHEMA, DECK_SCHEMA, validate_document
+from builder.schemas import CARDS_SCHEMA, DECK_SCHEMA, invalid_cards, validate_document
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"}
 _NOT_TEXT = {"id", "kind", "deck", "tags", "source", "concept", "reverse"}
@@ -21,9 +21,9 @@ def load_deck(sources: DeckSources, project_root: Path) -> tuple[Deck | None, li
     manifest = _load(sources.manifest, DECK_SCHEMA, problems)
     cards: list[Card] = []
     for path in sources.card_files:
-        document = _load(path, CARDS_SCHEMA, problems)
+        document, skip = _load_cards(path, problems)
         if document is not None:
-            cards.extend(_cards(document))
+            cards.extend(_cards(document, skip))
     if manifest is None:
         return None, problems
     data = manifest.data
@@ -36,7 +36,7 @@ def load_deck(sources: DeckSources, project_root: Path) -> tuple[Deck | None, li
         manifest=sources.manifest,
         cards=tuple(cards),
     )
-    problems.extend(check_deck(deck, project_root))
+    problems.extend(sorted(set(check_deck(deck, project_root)), key=Problem.sort_key))
     if not sources.card_files:
         problems.append(warning(sources.manifest, Position(1, 1), "no-cards", "the deck has no card files: add .yaml files beside deck.yaml"))
     if any(p.is_error for p in problems):
@@ -52,10 +52,26 @@ def _load(path: Path, schema: str, problems: list[Problem]) -> Document | None:
     problems.extend(invalid)
     return None if invalid else document
 
-def _cards(document: Document) -> Iterator[Card]:
+def _load_cards(path: Path, problems: list[Problem]) -> tuple[Document | None, set[int]]:
+    """Load a card file; keep its valid cards when only some cards break the schema."""
+    document, found = load_document(path)
+    problems.extend(found)
+    if document is None:
+        return None, set()
+    invalid = validate_document(document, CARDS_SCHEMA)
+    problems.extend(invalid)
+    if not invalid:
+        return document, set()
+    skip = invalid_cards(document)
+    return (None, set()) if skip is None else (document, skip)
+
+
+def _cards(document: Document, skip: set[int] = frozenset()) -> Iterator[Card]:
     defaults = document.data.get("defaults", {})
     default_tags = tuple(defaults.get("tags", ()))
     for index, entry in enumerate(document.data["cards"]):
+        if index in skip:
+            continue
         source = entry.get("source", defaults.get("source"))
         content = {key: value for key, value in entry.items() if key not in ("id", "kind", "tags", "deck", "source")}
         own_tags = tuple(tag for tag in entry.get("tags", ()) if tag not in default_tags)
@@ -89,14 +105,15 @@ def _check_card(card: Card, deck: Deck, cards: dict[str, Card], project_root: Pa
     if not card.source.ref:
         yield error(origin.path, origin.position, "missing-source", f"card '{card.id}' names no source: add 'source: {{ref: ..., section: ...}}' to it or to the file's defaults")
     elif card.source.ref not in deck.sources:
-        at = origin.field_position("source", "ref") if "source" in _entry(card) else origin.position
+        # A default source is reported once, at the defaults (equal problems are merged).
+        at = origin.field_position("source", "ref") if "source" in _entry(card) else origin.document.position(("defaults", "source", "ref"))
         yield error(origin.path, at, "unknown-source", f"source '{card.source.ref}' is not declared under 'sources' in {display_path(deck.manifest)}; known: {', '.join(sorted(deck.sources))}")
     if card.kind == "example":
         target = cards.get(card.content["concept"])
         if target is None:
             yield error(origin.path, origin.field_position("concept"), "unknown-concept", f"concept '{card.content['concept']}' is not the id of any card in the deck")
         elif target.kind in ("example", "mcq"):
-            yield error(origin.path, origin.field_position("concept"), "unknown-concept", f"concept '{target.id}' is a {target.kind} card; point to the card that teaches the concept")
+            yield error(origin.path, origin.field_position("concept"), "unknown-concept", f"concept '{target.id}' is an {target.kind} card; point to the card that teaches the concept")
     if card.kind == "cloze":
         _, cloze_problems = parse_cloze(card.content["text"])
         for found in cloze_problems:
@@ -141,7 +158,7 @@ def _check_image(src: str, card_file: Path, project_root: Path) -> tuple[str, st
         return "image-embedded", "embedded data images are not supported: put the file in the project and link it by a relative path"
     path = resolve_image(src, card_file)
     if not path.is_relative_to(project_root.resolve()):
-        return "image-outside-project", f"image '{src}' lies outside the project folder {display_path(project_root)}"
+        return "image-outside-project", f"image '{src}' points outside the project: keep images inside the project folder"
     if not path.is_file():
         return "image-missing", f"image '{src}' does not exist (looked for {display_path(path)})"
     if path.suffix.lower() not in IMAGE_SUFFIXES:
