@@ -387,7 +387,7 @@ def test_mutated_card_files_always_give_problems_or_success(make_project: Callab
 @pytest.mark.parametrize(("text", "expected", "message"), [
     pytest.param("front: Value: the benefits\n", (1, 13),
                  "a ': ' inside an unquoted value: put the whole value in quotes, or use a block (| or >)", id="colon-in-value"),
-    pytest.param("text: {{c1::Value}} is perceived\n", (1, 20),
+    pytest.param("text: {{c1::Value}} is perceived\n", (1, 21),
                  "a value that starts with '{{' must be in quotes: YAML reads braces as a mapping", id="cloze-unquoted"),
     pytest.param("text: {{c1::Value}}\n", (1, 7),
                  "a value that starts with '{{' must be in quotes: YAML reads braces as a mapping", id="cloze-only-unquoted"),
