@@ -97,7 +97,8 @@ def load_document(path: Path) -> tuple[Document | None, list[Problem]]:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        return None, [error(path, _byte_position(raw, exc.start), "encoding", f"the file is not UTF-8 text (byte 0x{raw[exc.start]:02x}); save it as UTF-8")]
+        index = exc.start + (3 if raw.startswith(b"\xef\xbb\xbf") else 0)  # utf-8-sig counts after the mark
+        return None, [error(path, _byte_position(raw, index), "encoding", f"the file is not UTF-8 text (byte 0x{raw[index]:02x}); save it as UTF-8")]
     return parse_document(path, text)
 
 
@@ -257,8 +258,12 @@ def _mark(node: yaml.Node) -> Position:
 
 
 def _byte_position(raw: bytes, index: int) -> Position:
+    """The line and column, in characters as an editor counts them, of a byte that is not UTF-8."""
     line_start = raw.rfind(b"\n", 0, index) + 1
-    return Position(raw.count(b"\n", 0, index) + 1, index - line_start + 1)
+    if line_start == 0 and raw.startswith(b"\xef\xbb\xbf"):
+        line_start = 3  # editors do not show the byte-order mark
+    column = len(raw[line_start:index].decode("utf-8", errors="replace")) + 1
+    return Position(raw.count(b"\n", 0, index) + 1, column)
 
 
 def _text_position(text: str, index: int) -> Position:

@@ -24,9 +24,8 @@ def load_deck(sources: DeckSources, project_root: Path) -> tuple[Deck | None, li
         document, skip = _load_cards(path, problems)
         if document is not None:
             cards.extend(_cards(document, skip))
-    if manifest is None:
-        return None, problems
-    data = manifest.data
+    # A broken manifest still lets the cards be checked against each other, so one run shows all.
+    data = manifest.data if manifest is not None else {"key": "", "name": "", "sources": {}}
     deck = Deck(
         key=data["key"],
         name=data["name"],
@@ -36,7 +35,9 @@ def load_deck(sources: DeckSources, project_root: Path) -> tuple[Deck | None, li
         manifest=sources.manifest,
         cards=tuple(cards),
     )
-    problems.extend(sorted(set(check_deck(deck, project_root)), key=Problem.sort_key))
+    problems.extend(sorted(set(check_deck(deck, project_root, check_sources=manifest is not None)), key=Problem.sort_key))
+    if manifest is None:
+        return None, problems
     if not sources.card_files:
         problems.append(warning(sources.manifest, Position(1, 1), "no-cards", "the deck has no card files: add .yaml files beside deck.yaml"))
     if any(p.is_error for p in problems):
@@ -85,7 +86,7 @@ def _cards(document: Document, skip: set[int] = frozenset()) -> Iterator[Card]:
             origin=Origin(document, ("cards", index)),
         )
 
-def check_deck(deck: Deck, project_root: Path) -> list[Problem]:
+def check_deck(deck: Deck, project_root: Path, *, check_sources: bool = True) -> list[Problem]:
     """The checks no single schema can make: identity, references, cloze syntax, images."""
     problems: list[Problem] = []
     first_seen: dict[str, Card] = {}
@@ -97,12 +98,14 @@ def check_deck(deck: Deck, project_root: Path) -> list[Problem]:
         else:
             first_seen[card.id] = card
     for card in deck.cards:
-        problems.extend(_check_card(card, deck, first_seen, project_root))
+        problems.extend(_check_card(card, deck, first_seen, project_root, check_sources))
     return problems
 
-def _check_card(card: Card, deck: Deck, cards: dict[str, Card], project_root: Path) -> Iterator[Problem]:
+def _check_card(card: Card, deck: Deck, cards: dict[str, Card], project_root: Path, check_sources: bool) -> Iterator[Problem]:
     origin = card.origin
-    if not card.source.ref:
+    if not check_sources:
+        pass
+    elif not card.source.ref:
         yield error(origin.path, origin.position, "missing-source", f"card '{card.id}' names no source: add 'source: {{ref: ..., section: ...}}' to it or to the file's defaults")
     elif card.source.ref not in deck.sources:
         # A default source is reported once, at the defaults (equal problems are merged).

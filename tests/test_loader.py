@@ -398,3 +398,15 @@ def test_common_mistakes_are_explained_in_the_authors_terms(text: str, expected:
     problem = only_problem(text)
     assert (problem.line, problem.column) == expected
     assert problem.message == message
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    pytest.param(b"\xef\xbb\xbfa: \xff\n", (1, 4), id="after-a-byte-order-mark"),
+    pytest.param("é: ".encode() + b"\xff\n", (1, 4), id="after-a-two-byte-character"),
+])
+def test_an_undecodable_byte_is_placed_in_characters_as_an_editor_counts(tmp_path: Path, raw: bytes,
+                                                                          expected: tuple[int, int]) -> None:
+    path = tmp_path / "cards.yaml"
+    path.write_bytes(raw)
+    _, problems = load_document(path)
+    assert [(p.line, p.column, p.rule) for p in problems] == [(*expected, "encoding")]
