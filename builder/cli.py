@@ -78,6 +78,30 @@ def diff(cards_dir: Path, output_format: str) -> None:
     _finish(result, output_format, strict=False, written=False, show_report=True)
 
 
+@cli.command()
+@_CARDS
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("dist"), show_default=True,
+              help="Write the gallery to OUT/preview/index.html, with the decks' images beside it.")
+def preview(cards_dir: Path, out_dir: Path) -> None:
+    """Write a gallery of every card, front and back, in a phone-sized frame.
+
+    Cards are rendered with the templates and CSS the decks ship, by Anki's own renderer when
+    the anki package is installed (pip install anki), otherwise by ankideck's. The page opens
+    from the file system in any browser (no server, no network), with a night-mode switch and
+    filters by kind, tag and deck. Prints the page's path; writes nothing if the sources have errors.
+    """
+    from builder.preview import write_preview  # noqa: PLC0415  (keeps --help fast)
+
+    result = _run(lambda: check_project(cards_dir))
+    if result.errors:
+        _finish(result, "text", strict=False, written=False)
+    for problem in sorted(result.problems, key=Problem.sort_key):  # warnings only, by now
+        click.echo(format_problem(problem), err=True)
+    page, shown = write_preview(result, out_dir / "preview")
+    click.echo(f"{_count(len(shown.cards), 'card')} rendered by {shown.renderer}", err=True)
+    click.echo(str(page))
+
+
 def _run(action: Any) -> ProjectResult:
     try:
         return action()
@@ -141,6 +165,8 @@ def _summary(report: ChangeReport) -> str:
     parts = [f"{len(report.new)} new", f"{len(report.updated)} updated", f"{len(report.unchanged)} unchanged"]
     if report.retired or report.still_retired:
         parts.append(f"{len(report.retired) + len(report.still_retired)} retired")
+    if report.note_types:
+        parts.append("note types changed: " + ", ".join(f"{kind} ({change})" for kind, change in sorted(report.note_types.items())))
     return ", ".join(parts)
 
 

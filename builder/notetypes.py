@@ -106,7 +106,7 @@ DEFINITION = NoteType(
     ),
 )
 
-_TOPIC = '{{#Topic}}<div class="ad-kicker">{{Topic}}</div>{{/Topic}}'
+_TOPIC = '{{#Topic}}<div class="ad-kicker ad-topic">{{Topic}}</div>{{/Topic}}'
 _DIFFERENCE_PROMPT = (
     _TOPIC + '<div class="ad-prompt">What is the deciding difference between '
     "<strong>{{Label A}}</strong> and <strong>{{Label B}}</strong>?</div>"
@@ -208,7 +208,7 @@ MCQ = NoteType(
             1137325280593 * 100 + 51,
             _front("mcq", _MCQ_PROMPT + "{{Options}}"),
             _NOTICE + '<div class="ad-sheet ad-mcq">' + _MCQ_PROMPT + '<hr id="answer">'
-            '<div class="ad-key">{{Options}}</div><div class="ad-answer">{{Answer}}</div>'
+            '<div class="ad-key">{{Options}}</div>'
             + _section("Explanation", "Why") + _SOURCE + "</div>",
         ),
     ),
