@@ -165,8 +165,9 @@ def _summary(report: ChangeReport) -> str:
     parts = [f"{len(report.new)} new", f"{len(report.updated)} updated", f"{len(report.unchanged)} unchanged"]
     if report.retired or report.still_retired:
         parts.append(f"{len(report.retired) + len(report.still_retired)} retired")
-    if report.note_types:
-        parts.append("note types changed: " + ", ".join(f"{kind} ({change})" for kind, change in sorted(report.note_types.items())))
+    changed = sorted(kind for kind, change in report.note_types.items() if change != "new")
+    if changed:
+        parts.append(f"note types changed: {', '.join(changed)}")
     return ", ".join(parts)
 
 
