@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
 import textwrap
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable, Iterator
 
 import pytest
 from click.testing import CliRunner
@@ -84,3 +85,21 @@ def make_project(tmp_path: Path) -> Callable[[dict[str, str]], Path]:
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()
+
+
+# Debian's Chromium, headless; the background-networking flags keep it from calling out.
+CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """A real headless Chromium driven by Playwright; the tests that need it skip, saying why, without it."""
+    executable = shutil.which("chromium")
+    if executable is None:
+        pytest.skip("no chromium on PATH: install Debian's chromium (apt-get install chromium); .ci/run does")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
+    with sync_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()

@@ -34,8 +34,6 @@ MODES = ("light", "night")
 OUTPUT = Path(__file__).resolve().parent / "output"
 SCREENSHOTS = OUTPUT / "screenshots"
 LOCAL_SCHEMES = ("file:", "data:", "about:")
-CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
 class TooLongForPhone(UserWarning):
@@ -157,18 +155,6 @@ def shipped() -> Preview:
     preview = render_project(result)
     assert preview.cards, "the shipped deck has no cards"
     return preview
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    executable = shutil.which("chromium")
-    if executable is None:
-        pytest.skip("no chromium on PATH: install Debian's chromium (apt-get install chromium); .ci/run does")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")

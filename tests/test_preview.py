@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import base64
 import re
-import shutil
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 
 import pytest
 from click.testing import CliRunner
@@ -28,8 +27,6 @@ ALL_KINDS_CARDS = {
 }
 # One pixel, for a card with an image.
 PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==")
-CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
 class Gallery(HTMLParser):
@@ -171,18 +168,6 @@ def test_own_renderer_matches_anki_exactly(make_project: Callable[..., Path]) ->
            [(c.card_id, c.ordinal, c.front, c.back, c.css) for c in anki.cards]
 
 
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    executable = shutil.which("chromium")
-    if executable is None:
-        pytest.skip("no chromium on PATH: install Debian's chromium (apt-get install chromium); .ci/run does")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
 def open_gallery(browser: Any, page_path: Path) -> tuple[Any, list[str], list[str]]:
     """Open the page from the file system; return it, the remote requests and the errors it logs."""
     page = browser.new_page(viewport={"width": 1280, "height": 2000})
@@ -199,10 +184,10 @@ def open_gallery(browser: Any, page_path: Path) -> tuple[Any, list[str], list[st
 
 
 @pytest.mark.browser
-def test_gallery_works_from_the_file_system_in_a_browser(chromium: Any, make_project: Callable[..., Path], runner: CliRunner) -> None:
+def test_gallery_works_from_the_file_system_in_a_browser(browser: Any, make_project: Callable[..., Path], runner: CliRunner) -> None:
     cards = project(make_project)
     run_preview(runner, cards)
-    page, remote, errors = open_gallery(chromium, cards.parent / "dist" / "preview" / "index.html")
+    page, remote, errors = open_gallery(browser, cards.parent / "dist" / "preview" / "index.html")
     assert page.locator("#count").inner_text() == f"{len(ALL_KINDS_CARDS)} of {len(ALL_KINDS_CARDS)} cards shown"
 
     first = page.frame_locator(".screen iframe").first
@@ -227,14 +212,14 @@ def test_gallery_works_from_the_file_system_in_a_browser(chromium: Any, make_pro
 
 
 @pytest.mark.browser
-def test_gallery_never_runs_scripts_from_card_html(chromium: Any, tmp_path: Path) -> None:
+def test_gallery_never_runs_scripts_from_card_html(browser: Any, tmp_path: Path) -> None:
     """The builder escapes HTML, so cards hold no script; should one ever slip through, it stays inert."""
     hostile = '<p id="prompt">Q</p><script>document.getElementById("prompt").textContent = "ran"; parent.document.title = "ran";</script>' \
               '<img src="x.png" alt="" onerror="document.body.dataset.ran = 1">'
     card = preview_module.RenderedCard("d", "D", "hostile", "basic", "Front to back", 0, (), False, hostile, hostile, card_css())
     page_path = tmp_path / "index.html"
     page_path.write_text(preview_module.gallery_html(preview_module.Preview((card,), "test", ())), encoding="utf-8")
-    page, remote, _ = open_gallery(chromium, page_path)
+    page, remote, _ = open_gallery(browser, page_path)
     frame = page.frame_locator(".screen iframe").first
     assert frame.locator("#prompt").inner_text() == "Q"
     assert frame.locator("body").get_attribute("data-ran") is None
