@@ -244,6 +244,8 @@ _PLAIN_SYNTAX_MESSAGES = {
         "the quoted text that starts at {started} is never closed",
     ("found unexpected end of stream", "while scanning a double-quoted scalar"):
         "the quoted text that starts at {started} is never closed",
+    ("but found another document", None):
+        "a file holds one YAML document: remove the '---' that starts a second one",
     ("expected <block end>, but found", None):
         "this line's indentation does not fit the lines above it",
     ("found character '`' that cannot start any token", None):

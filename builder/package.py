@@ -50,7 +50,16 @@ def package_bytes(compiled: CompiledDeck, plan: Plan) -> bytes:
             connection.commit()
         finally:
             connection.close()
-        return _zip(database.read_bytes(), compiled)
+        return _zip(_without_writer_version(database.read_bytes()), compiled)
+
+
+def _without_writer_version(collection: bytes) -> bytes:
+    """Blank the header fields that record which SQLite library wrote the file (offsets 92-99).
+
+    They are informational: with them zeroed SQLite reads the size from the file itself. Without
+    this, machines with different SQLite versions would build different bytes from equal sources.
+    """
+    return collection[:92] + bytes(8) + collection[100:]
 
 
 def _model(note_type: NoteType) -> genanki.Model:

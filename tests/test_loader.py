@@ -393,6 +393,8 @@ def test_mutated_card_files_always_give_problems_or_success(make_project: Callab
                  "a value that starts with '{{' must be in quotes: YAML reads braces as a mapping", id="cloze-only-unquoted"),
     pytest.param("a:\n  b: 1\n c: 2\n", (3, 2), "this line's indentation does not fit the lines above it", id="indentation"),
     pytest.param("front: `code` first\n", (1, 8), "a value may not start with '`': put the whole value in quotes", id="backtick"),
+    pytest.param("a: 1\n---\nb: 2\n", (2, 1), "a file holds one YAML document: remove the '---' that starts a second one",
+                 id="second-document"),
 ])
 def test_common_mistakes_are_explained_in_the_authors_terms(text: str, expected: tuple[int, int], message: str) -> None:
     problem = only_problem(text)
