@@ -20,8 +20,9 @@ from builder.problems import Problem
 
 _CARDS = click.option("--cards", "cards_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("cards"),
                       show_default=True, help="The folder holding deck.yaml and the card files.")
-_FORMAT = click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
-                       help="text: one problem per line as path:line:col; json: one document for tools.")
+_FORMAT = click.option("--format", "output_format", type=click.Choice(["text", "json", "github"]), default="text",
+                       show_default=True, help="text: one problem per line as path:line:col; json: one document for tools; "
+                       "github: GitHub Actions annotations.")
 _STRICT = click.option("--strict", is_flag=True, help="Treat warnings as errors (exit status 1).")
 
 
@@ -122,7 +123,7 @@ def _finish(result: ProjectResult, output_format: str, strict: bool, *, written:
         }, indent=2, ensure_ascii=False))
     else:
         for problem in problems:
-            click.echo(format_problem(problem))
+            click.echo(format_github(problem) if output_format == "github" else format_problem(problem))
         if show_report:
             for report in reports:
                 click.echo(format_report(report))
@@ -144,6 +145,18 @@ def _finish(result: ProjectResult, output_format: str, strict: bool, *, written:
 def format_problem(problem: Problem) -> str:
     place = f"{problem.path}:{problem.line}:{problem.column}" if problem.line else problem.path
     return f"{place}: {problem.severity.value}: {problem.message} [{problem.rule}]"
+
+
+def format_github(problem: Problem) -> str:
+    """A workflow command that GitHub Actions shows as an annotation on the line."""
+    def escape(text: str, *, property_value: bool = False) -> str:
+        text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        return text.replace(":", "%3A").replace(",", "%2C") if property_value else text
+
+    place = f"file={escape(problem.path, property_value=True)}"
+    if problem.line:
+        place += f",line={problem.line},col={problem.column}"
+    return f"::{problem.severity.value} {place},title={escape(problem.rule, property_value=True)}::{escape(problem.message)}"
 
 
 def format_report(report: ChangeReport) -> str:

@@ -158,6 +158,7 @@ def plan_build(compiled: CompiledDeck, previous: Lock | None, now: int, lock_pat
             mod = stamp
             report.updated.append(note.card_id)
         if old is not None and old.kind != note.kind:
+            assert note.origin is not None  # compiled from the sources, so it has one
             problems.append(error(note.origin.path, note.origin.field_position("kind"), "kind-changed",
                                   f"card '{note.card_id}' changed kind from {old.kind} to {note.kind}: Anki cannot change the type of "
                                   "a note learners already have, so they would keep the old card unchanged; give the card a new id "

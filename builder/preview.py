@@ -211,7 +211,7 @@ _CLOZE_NUMBERS = re.compile(r"\{\{c(\d+)::")
 
 
 def _parse(template: str) -> tuple[_Node, ...]:
-    stack: list[tuple[str | None, bool, list[_Node]]] = [(None, False, [])]
+    stack: list[tuple[str, bool, list[_Node]]] = [("", False, [])]  # the root is the unnamed section
     position = 0
     for match in _TAG.finditer(template):
         stack[-1][2].append(template[position:match.start()])

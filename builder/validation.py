@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path, PurePosixPath
-from typing import Any, Iterator
+from typing import AbstractSet, Any, Iterator
 
 from builder.discovery import DeckSources
 from builder.loader import Document, load_document
@@ -25,7 +25,7 @@ def load_deck(sources: DeckSources, project_root: Path) -> tuple[Deck | None, li
         if document is not None:
             cards.extend(_cards(document, skip))
     # A broken manifest still lets the cards be checked against each other, so one run shows all.
-    data = manifest.data if manifest is not None else {"key": "", "name": "", "sources": {}}
+    data: dict[str, Any] = manifest.data if manifest is not None else {"key": "", "name": "", "sources": {}}
     deck = Deck(
         key=data["key"],
         name=data["name"],
@@ -67,7 +67,7 @@ def _load_cards(path: Path, problems: list[Problem]) -> tuple[Document | None, s
     return (None, set()) if skip is None else (document, skip)
 
 
-def _cards(document: Document, skip: set[int] = frozenset()) -> Iterator[Card]:
+def _cards(document: Document, skip: AbstractSet[int] = frozenset()) -> Iterator[Card]:
     defaults = document.data.get("defaults", {})
     default_tags = tuple(defaults.get("tags", ()))
     for index, entry in enumerate(document.data["cards"]):

@@ -420,3 +420,12 @@ def test_python_dash_m_builder_checks_a_project(make_project: Callable[[dict[str
     assert result.returncode == 1, result.stderr
     assert result.stdout.splitlines() == BROKEN_LINES
     assert "Traceback" not in result.stderr
+
+
+def test_check_as_github_annotations(runner: CliRunner, project: Callable[[dict[str, str]], Path]) -> None:
+    project({"cards/all.yaml": ALL_KINDS_YAML.replace("kind: basic", "kind: basik")})
+    result = invoke(runner, "check", "--format", "github")
+    assert result.exit_code == 1
+    line = ALL_KINDS_YAML.replace("kind: basic", "kind: basik").splitlines().index("    kind: basik") + 1
+    assert result.stdout == (f"::error file=cards/all.yaml,line={line},col=11,title=unknown-kind::card 6, field 'kind': "
+                             "unknown kind 'basik'; the kinds are definition, distinction, example, cloze, mcq, basic\n")
