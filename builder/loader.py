@@ -58,6 +58,9 @@ class Document:
             at = at[:-1]
         return self.positions.get(at, Position(1, 1))
 
+    def value(self, at: DataPath) -> Any:
+        return _get(self.data, at)
+
     def key_position(self, at: DataPath) -> Position:
         """The position of the key that holds the value at `at` (the value's own for list items)."""
         return self.key_positions.get(at) or self.position(at)

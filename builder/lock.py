@@ -244,7 +244,7 @@ def _moved_or_cloze_changed(note: CompiledNote, old: LockedNote) -> list[Problem
     origin = note.origin
     assert origin is not None
     if old.subdeck != note.subdeck:
-        at = origin.field_position("deck") if "deck" in origin.document.data["cards"][origin.at[1]] else origin.position
+        at = origin.field_position("deck") if origin.written("deck") else origin.position
         problems.append(warning(origin.path, at, "deck-moved",
                                 f"card '{note.card_id}' moved from sub-deck '{old.subdeck or '(top)'}' to '{note.subdeck or '(top)'}': "
                                 "learners who already have it keep it where it was (import never moves cards)"))

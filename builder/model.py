@@ -40,6 +40,10 @@ class Origin:
     def position(self) -> Position:
         return self.document.position(self.at)
 
+    def written(self, key: str) -> bool:
+        """Whether the card itself sets `key` (rather than taking it from the file's defaults)."""
+        return key in self.document.value(self.at)
+
     def field_position(self, *keys: str | int) -> Position:
         return self.document.position(self.at + keys)
 

@@ -15,6 +15,7 @@ from builder.schemas import CARDS_SCHEMA, DECK_SCHEMA, invalid_cards, validate_d
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"}
 _NOT_TEXT = {"id", "kind", "deck", "tags", "source", "concept", "reverse"}
 
+
 def load_deck(sources: DeckSources, project_root: Path) -> tuple[Deck | None, list[Problem]]:
     """Load and check one deck; the Deck is returned only when there is no error."""
     problems: list[Problem] = []
@@ -44,6 +45,7 @@ def load_deck(sources: DeckSources, project_root: Path) -> tuple[Deck | None, li
         return None, problems
     return deck, problems
 
+
 def _load(path: Path, schema: str, problems: list[Problem]) -> Document | None:
     document, found = load_document(path)
     problems.extend(found)
@@ -52,6 +54,7 @@ def _load(path: Path, schema: str, problems: list[Problem]) -> Document | None:
     invalid = validate_document(document, schema)
     problems.extend(invalid)
     return None if invalid else document
+
 
 def _load_cards(path: Path, problems: list[Problem]) -> tuple[Document | None, set[int]]:
     """Load a card file; keep its valid cards when only some cards break the schema."""
@@ -86,6 +89,7 @@ def _cards(document: Document, skip: AbstractSet[int] = frozenset()) -> Iterator
             origin=Origin(document, ("cards", index)),
         )
 
+
 def check_deck(deck: Deck, project_root: Path, *, check_sources: bool = True) -> list[Problem]:
     """The checks no single schema can make: identity, references, cloze syntax, images."""
     problems: list[Problem] = []
@@ -101,6 +105,7 @@ def check_deck(deck: Deck, project_root: Path, *, check_sources: bool = True) ->
         problems.extend(_check_card(card, deck, first_seen, project_root, check_sources))
     return problems
 
+
 def _check_card(card: Card, deck: Deck, cards: dict[str, Card], project_root: Path, check_sources: bool) -> Iterator[Problem]:
     origin = card.origin
     if not check_sources:
@@ -109,7 +114,7 @@ def _check_card(card: Card, deck: Deck, cards: dict[str, Card], project_root: Pa
         yield error(origin.path, origin.position, "missing-source", f"card '{card.id}' names no source: add 'source: {{ref: ..., section: ...}}' to it or to the file's defaults")
     elif card.source.ref not in deck.sources:
         # A default source is reported once, at the defaults (equal problems are merged).
-        at = origin.field_position("source", "ref") if "source" in _entry(card) else origin.document.position(("defaults", "source", "ref"))
+        at = origin.field_position("source", "ref") if origin.written("source") else origin.document.position(("defaults", "source", "ref"))
         yield error(origin.path, at, "unknown-source", f"source '{card.source.ref}' is not declared under 'sources' in {display_path(deck.manifest)}; known: {', '.join(sorted(deck.sources))}")
     if card.kind == "example":
         target = cards.get(card.content["concept"])
@@ -135,8 +140,6 @@ def _check_card(card: Card, deck: Deck, cards: dict[str, Card], project_root: Pa
         if has_raw_html(text):
             yield warning(origin.path, origin.field_position(*keys), "raw-html", "HTML in the text is shown as typed, not interpreted: use Markdown instead")
 
-def _entry(card: Card) -> dict[str, Any]:
-    return card.origin.document.data["cards"][card.origin.at[1]]
 
 def _text_fields(content: Any, keys: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], str]]:
     if isinstance(content, str):
@@ -149,9 +152,11 @@ def _text_fields(content: Any, keys: tuple[str | int, ...] = ()) -> Iterator[tup
             if not (len(keys) == 0 and key in _NOT_TEXT):
                 yield from _text_fields(value, keys + (key,))
 
+
 def resolve_image(src: str, card_file: Path) -> Path:
     """The file an image reference points at: relative to the card file that names it."""
     return (card_file.parent / PurePosixPath(src)).resolve()
+
 
 def _check_image(src: str, card_file: Path, project_root: Path) -> tuple[str, str] | None:
     lowered = src.lower()
