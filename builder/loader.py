@@ -26,10 +26,19 @@ _MAX_DEPTH = 32
 _LINE_SEPARATORS = re.compile("[\x85\u2028\u2029]")
 
 
+class _AliasFound(yaml.MarkedYAMLError):
+    """An alias (*name): refused where it is written, before it can share or repeat a node."""
+
+
 class _ComposeOnlyLoader(yaml.SafeLoader):
-    """Builds the node graph without resolving any plain scalar to a non-string tag."""
+    """Builds the node graph without resolving any plain scalar to a non-string tag, and without aliases."""
 
     yaml_implicit_resolvers: dict = {}
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
+        if self.check_event(yaml.AliasEvent):
+            raise _AliasFound(problem="aliases are not supported: write the value out", problem_mark=self.peek_event().start_mark)
+        return super().compose_node(parent, index)
 
 
 @dataclass(frozen=True)
@@ -115,6 +124,9 @@ def parse_document(path: Path, text: str) -> tuple[Document | None, list[Problem
     try:
         loader = _ComposeOnlyLoader(text)
         node = loader.get_single_node()
+    except _AliasFound as exc:
+        mark = exc.problem_mark
+        return None, [error(path, Position(mark.line + 1, mark.column + 1), "yaml-alias", exc.problem)]
     except yaml.MarkedYAMLError as exc:
         return None, [_syntax_problem(path, text, exc)]
     except yaml.reader.ReaderError as exc:
@@ -142,13 +154,8 @@ class _Builder:
     def __init__(self, document: Document, problems: list[Problem]) -> None:
         self.document = document
         self.problems = problems
-        self.seen: set[int] = set()
 
     def build(self, node: yaml.Node, at: DataPath) -> Any:
-        if id(node) in self.seen:  # the composer hands back the same node object for an alias
-            self._fail(node, "yaml-alias", "anchors and aliases are not supported: write the value out")
-            return None
-        self.seen.add(id(node))
         if len(at) > _MAX_DEPTH:
             self._fail(node, "yaml-too-deep", f"values nest more than {_MAX_DEPTH} levels deep here: no card needs that")
             return None

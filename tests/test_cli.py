@@ -113,7 +113,7 @@ def test_check_never_shows_a_traceback_whatever_the_files_hold(runner: CliRunner
     result = invoke(runner, "check")
     assert result.exit_code == 1
     assert [place_and_rule(line) for line in result.stdout.splitlines()] == [
-        "cards/alias.yaml:1:8 [yaml-alias]",
+        "cards/alias.yaml:1:12 [yaml-alias]",
         "cards/apply.yaml:1:8 [yaml-tag]",
         "cards/deep.yaml:1:1 [yaml-too-deep]",
         "cards/empty.yaml:1:1 [empty-file]",

@@ -166,10 +166,14 @@ def test_a_duplicate_key_is_found_with_windows_line_endings() -> None:
 
 
 @pytest.mark.parametrize("text", ["a: &x 1\nb: *x\n", "a: &x {k: v}\nb: *x\n"])
-def test_aliases_are_refused_at_the_anchored_value(text: str) -> None:
+def test_aliases_are_refused_where_they_are_written(text: str) -> None:
     problem = only_problem(text)
-    assert where(problem) == (1, 4, "yaml-alias")
-    assert problem.message == "anchors and aliases are not supported: write the value out"
+    assert where(problem) == (2, 4, "yaml-alias")
+    assert problem.message == "aliases are not supported: write the value out"
+
+
+def test_a_self_referencing_alias_is_refused_without_recursing() -> None:
+    assert where(only_problem("cards: &a [*a]\n")) == (1, 12, "yaml-alias")
 
 
 @pytest.mark.parametrize(("text", "tag"), [
