@@ -21,10 +21,14 @@ def load_deck(sources: DeckSources, project_root: Path) -> tuple[Deck | None, li
     problems: list[Problem] = []
     manifest = _load(sources.manifest, DECK_SCHEMA, problems)
     cards: list[Card] = []
+    unchecked: set[str] = set()  # ids of cards left out for their schema errors
     for path in sources.card_files:
         document, skip = _load_cards(path, problems)
-        if document is not None:
-            cards.extend(_cards(document, skip))
+        if document is None:
+            continue
+        cards.extend(_cards(document, skip))
+        entries = document.data["cards"]
+        unchecked |= {str(entries[i]["id"]) for i in skip if isinstance(entries[i], dict) and isinstance(entries[i].get("id"), str)}
     # A broken manifest still lets the cards be checked against each other, so one run shows all.
     data: dict[str, Any] = manifest.data if manifest is not None else {"key": "", "name": "", "sources": {}}
     deck = Deck(
@@ -36,7 +40,8 @@ def load_deck(sources: DeckSources, project_root: Path) -> tuple[Deck | None, li
         manifest=sources.manifest,
         cards=tuple(cards),
     )
-    problems.extend(sorted(set(check_deck(deck, project_root, check_sources=manifest is not None)), key=Problem.sort_key))
+    problems.extend(sorted(set(check_deck(deck, project_root, check_sources=manifest is not None, unchecked=unchecked)),
+                           key=Problem.sort_key))
     if manifest is None:
         return None, problems
     if not sources.card_files:
@@ -90,8 +95,13 @@ def _cards(document: Document, skip: AbstractSet[int] = frozenset()) -> Iterator
         )
 
 
-def check_deck(deck: Deck, project_root: Path, *, check_sources: bool = True) -> list[Problem]:
-    """The checks no single schema can make: identity, references, cloze syntax, images."""
+def check_deck(deck: Deck, project_root: Path, *, check_sources: bool = True,
+               unchecked: AbstractSet[str] = frozenset()) -> list[Problem]:
+    """The checks no single schema can make: identity, references, cloze syntax, images.
+
+    `unchecked` names cards left out for their own schema errors: a reference to one of them is
+    not reported as dangling as well.
+    """
     problems: list[Problem] = []
     first_seen: dict[str, Card] = {}
     for card in deck.cards:
@@ -102,11 +112,12 @@ def check_deck(deck: Deck, project_root: Path, *, check_sources: bool = True) ->
         else:
             first_seen[card.id] = card
     for card in deck.cards:
-        problems.extend(_check_card(card, deck, first_seen, project_root, check_sources))
+        problems.extend(_check_card(card, deck, first_seen, project_root, check_sources, unchecked))
     return problems
 
 
-def _check_card(card: Card, deck: Deck, cards: dict[str, Card], project_root: Path, check_sources: bool) -> Iterator[Problem]:
+def _check_card(card: Card, deck: Deck, cards: dict[str, Card], project_root: Path, check_sources: bool,
+                unchecked: AbstractSet[str]) -> Iterator[Problem]:
     origin = card.origin
     if not check_sources:
         pass
@@ -118,7 +129,9 @@ def _check_card(card: Card, deck: Deck, cards: dict[str, Card], project_root: Pa
         yield error(origin.path, at, "unknown-source", f"source '{card.source.ref}' is not declared under 'sources' in {display_path(deck.manifest)}; known: {', '.join(sorted(deck.sources))}")
     if card.kind == "example":
         target = cards.get(card.content["concept"])
-        if target is None:
+        if target is None and card.content["concept"] in unchecked:
+            pass  # the card exists; its own schema errors are reported
+        elif target is None:
             yield error(origin.path, origin.field_position("concept"), "unknown-concept", f"concept '{card.content['concept']}' is not the id of any card in the deck")
         elif target.kind in ("example", "mcq"):
             yield error(origin.path, origin.field_position("concept"), "unknown-concept", f"concept '{target.id}' is an {target.kind} card; point to the card that teaches the concept")

@@ -299,6 +299,13 @@ def test_an_invalid_card_does_not_make_its_neighbours_unknown(check: Callable[[d
                                        ("cards/a.yaml", 11, 5, "schema-additionalProperties")]
 
 
+def test_a_reference_to_an_invalid_card_reports_only_that_cards_errors(
+        check: Callable[[dict[str, str]], ProjectResult]) -> None:
+    result = check({"cards/a.yaml": HEAD + MISSPELT, "cards/b.yaml": HEAD + EXAMPLE.format(concept="typo")})
+    assert places(result.problems) == [("cards/a.yaml", 4, 5, "schema-required"),
+                                       ("cards/a.yaml", 7, 5, "schema-additionalProperties")]
+
+
 def test_the_valid_cards_of_a_file_with_a_schema_error_are_still_checked(
         check: Callable[[dict[str, str]], ProjectResult]) -> None:
     result = check({"cards/a.yaml": HEAD + MCQ.format(answer="Yes", distractors="No, yes") + MISSPELT})
