@@ -48,20 +48,17 @@ def kinds() -> tuple[str, ...]:
 
 def validate_document(document: Document, schema_name: str) -> list[Problem]:
     """Every way the document breaks the schema, each at the place it concerns."""
-    validator = _validators()[schema_name]
-    problems = {_problem(document, e) for e in _leaves(validator.iter_errors(document.data))}
-    return sorted(problems, key=Problem.sort_key)
+    return validate_with_cards(document, schema_name)[0]
 
 
-def invalid_cards(document: Document) -> set[int] | None:
-    """The indexes of the cards that break the card-file schema; None when something outside the cards does."""
-    indexes: set[int] = set()
-    for e in _validators()[CARDS_SCHEMA].iter_errors(document.data):
-        at = tuple(e.absolute_path)
-        if len(at) < 2 or at[0] != "cards" or not isinstance(at[1], int):
-            return None
-        indexes.add(at[1])
-    return indexes
+def validate_with_cards(document: Document, schema_name: str) -> tuple[list[Problem], set[int] | None]:
+    """The problems, and the indexes of the cards they concern (None when one lies outside `cards`)."""
+    errors = list(_leaves(_validators()[schema_name].iter_errors(document.data)))
+    problems = sorted({_problem(document, e) for e in errors}, key=Problem.sort_key)
+    paths = [tuple(e.absolute_path) for e in errors]
+    if any(len(at) < 2 or at[0] != "cards" or not isinstance(at[1], int) for at in paths):
+        return problems, None
+    return problems, {int(at[1]) for at in paths}
 
 
 def _leaves(errors: Iterator[jsonschema.ValidationError]) -> Iterator[jsonschema.ValidationError]:

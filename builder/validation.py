@@ -10,7 +10,7 @@ from builder.loader import Document, load_document
 from builder.markup import find_images, has_raw_html, parse_cloze
 from builder.model import Card, Deck, Origin, SourceDocument, SourceRef
 from builder.problems import Position, Problem, display_path, error, warning
-from builder.schemas import CARDS_SCHEMA, DECK_SCHEMA, invalid_cards, validate_document
+from builder.schemas import CARDS_SCHEMA, DECK_SCHEMA, validate_document, validate_with_cards
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"}
 _NOT_TEXT = {"id", "kind", "deck", "tags", "source", "concept", "reverse"}
@@ -67,11 +67,8 @@ def _load_cards(path: Path, problems: list[Problem]) -> tuple[Document | None, s
     problems.extend(found)
     if document is None:
         return None, set()
-    invalid = validate_document(document, CARDS_SCHEMA)
+    invalid, skip = validate_with_cards(document, CARDS_SCHEMA)
     problems.extend(invalid)
-    if not invalid:
-        return document, set()
-    skip = invalid_cards(document)
     return (None, set()) if skip is None else (document, skip)
 
 
