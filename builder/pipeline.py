@@ -85,8 +85,7 @@ def check_project(cards_dir: Path, *, locked: bool = False, now: int | None = No
         plan = plan_build(deck_result.compiled, previous, timestamp, sources.lock, deck.accept_note_type_changes)
         deck_result.plan = plan
         result.problems.extend(plan.problems)
-        old_text = sources.lock.read_text(encoding="utf-8") if previous is not None else None
-        deck_result.lock_changed = lock_text(plan.lock) != old_text
+        deck_result.lock_changed = previous is None or lock_text(plan.lock) != lock_text(previous)
         if locked and deck_result.lock_changed:
             result.problems.append(error(sources.lock, Position(0, 0), "lock-outdated",
                                          "the sources changed since the lock was written: run 'ankideck build' and commit the lock with them"))
