@@ -62,14 +62,14 @@ def deck_id(deck_key: str, deck_name: str) -> int:
 
 def compile_deck(deck: Deck) -> CompiledDeck:
     """Render every card of a checked deck to note fields."""
-    media: dict[str, MediaFile] = {}
+    media: dict[Path, MediaFile] = {}
     by_id = {card.id: card for card in deck.cards}
     notes = tuple(_compile_card(card, deck, by_id, media) for card in deck.cards)
     description = render_block(deck.description) if deck.description else ""
     return CompiledDeck(deck.key, deck.name, description, notes, tuple(sorted(media.values(), key=lambda m: m.name)))
 
 
-def _compile_card(card: Card, deck: Deck, by_id: dict[str, Card], media: dict[str, MediaFile]) -> CompiledNote:
+def _compile_card(card: Card, deck: Deck, by_id: dict[str, Card], media: dict[Path, MediaFile]) -> CompiledNote:
     guid = note_guid(deck.key, card.id)
     images = _media_namer(card, media)
     block = lambda key: render_block(card.content[key], images) if card.content.get(key) else ""  # noqa: E731
@@ -101,13 +101,15 @@ def _compile_card(card: Card, deck: Deck, by_id: dict[str, Card], media: dict[st
     return CompiledNote(card.id, guid, card.kind, fields, card.tags, card.subdeck, card.origin)
 
 
-def _media_namer(card: Card, media: dict[str, MediaFile]) -> Callable[[str], str]:
+def _media_namer(card: Card, media: dict[Path, MediaFile]) -> Callable[[str], str]:
     def name_for(src: str) -> str:
         path = resolve_image(src, card.origin.path)
+        if path in media:  # already hashed for another field or card
+            return media[path].name
         digest = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
         stem = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in path.stem)[:40]
         name = f"ad-{stem}-{digest}{path.suffix.lower()}"
-        media[name] = MediaFile(name, path)
+        media[path] = MediaFile(name, path)
         return name
 
     return name_for
@@ -119,7 +121,9 @@ def concept_label(card: Card) -> str:
     if card.kind == "definition":
         return render_inline(c["term"])
     if card.kind == "distinction":
-        return c.get("topic") and render_inline(c["topic"]) or f'{render_inline(c["a"]["label"])} vs {render_inline(c["b"]["label"])}'
+        if c.get("topic"):
+            return render_inline(c["topic"])
+        return f'{render_inline(c["a"]["label"])} vs {render_inline(c["b"]["label"])}'
     return html.escape(card.id)
 
 

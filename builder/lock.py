@@ -258,7 +258,7 @@ def _moved_or_cloze_changed(note: CompiledNote, old: LockedNote) -> list[Problem
             elif before[number] != after[number]:
                 problems.append(warning(origin.path, origin.field_position("text"), "cloze-changed",
                                         f"card '{note.card_id}': c{number} now hides {after[number]!r} instead of {before[number]!r}; "
-                                        "learners' history for c{number} stays with it, so give a different fact a new number".replace("{number}", str(number))))
+                                        f"learners' history for c{number} stays with it, so give a different fact a new number"))
     return problems
 
 
